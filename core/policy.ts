@@ -70,8 +70,13 @@ export interface Policy {
   readonly initialTier: TierName;
   /** The rolling window over which unique recipients are counted. */
   readonly window: Duration;
-  /** When eligibility is checked: on each new conversation (2023), or on any usage change (2025-10). */
+  /** How long after qualifying the new tier takes effect. */
   readonly upgradeDelay: Duration;
+  /**
+   * When eligibility is checked: on each new conversation with a unique customer (2023, seed 001),
+   * or also on deliveries and quality changes (2025-10 counts delivered messages).
+   */
+  readonly evaluateUpgradeOn: readonly ('conversation' | 'delivery' | 'quality')[];
   /** The holder's status must be CONNECTED for an upgrade (2023); FLAGGED does not exist in 2025-10. */
   readonly upgradeRequiresConnected: boolean;
   readonly upgrades: readonly UpgradeRule[];

@@ -24,6 +24,7 @@ export const META_2023: Policy = {
   window: DAY,
   // "the upgrade ... takes effect 24 hours after the qualifying conversation" (seed 001, examples 1-2).
   upgradeDelay: DAY,
+  evaluateUpgradeOn: ['conversation'],
   upgradeRequiresConnected: true,
   upgrades: [
     { from: 'TIER_250', anyOf: halfInSevenDays },

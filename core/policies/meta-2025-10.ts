@@ -24,6 +24,7 @@ export const META_2025_10: Policy = {
   window: DAY,
   // "within 6 hours": we model the latest moment, the conservative choice for a sender.
   upgradeDelay: 6 * HOUR,
+  evaluateUpgradeOn: ['conversation', 'delivery', 'quality'],
   upgradeRequiresConnected: false,
   upgrades: [
     {

@@ -1,0 +1,31 @@
+/**
+ * The public API of the domain core. Everything here is pure: time comes in as an argument,
+ * randomness as a seeded source, and nothing does I/O.
+ */
+export { CoreError, type CoreErrorCode } from './errors.ts';
+export { SECOND, MINUTE, HOUR, DAY, parseDuration, parseDayTime, formatDayTime, type Instant, type Duration, type Clock } from './time.ts';
+export { TIER_NAMES, TIER_LIMIT, parseTier, tierLimit, isTierName, type TierName } from './tier.ts';
+export { QUALITY_RATINGS, parseQuality, qualityToApi, qualityAtLeast, worstQuality, type QualityRating } from './quality.ts';
+export {
+  POLICY_NAMES, DEFAULT_POLICY, getPolicy, isPolicyName, nextTier, lowerTier,
+  type Policy, type PolicyName, type LimitScope, type UpgradeRule, type UpgradeCondition, type UsageMeasure, type FlaggingRules,
+} from './policy.ts';
+export {
+  NUMBER_STATUSES, NUMBER_ROLES, DEFAULT_THROUGHPUT_MPS, MAX_THROUGHPUT_MPS, COEXISTENCE_THROUGHPUT_MPS,
+  createPhoneNumber, parseNumberStatus, parseNumberRole, canInitiate,
+  type PhoneNumber, type PhoneNumberSpec, type NumberStatus, type NumberRole,
+} from './phone-number.ts';
+export { SlidingCount, SlidingSet } from './sliding-window.ts';
+export { LimitAccount, isRestricted, type UsageView, type OpenResult } from './messaging-limit.ts';
+export {
+  createTierHolder, step as stepTierHolder, nextDeadline, currentLimit, upgradeConditionsHold,
+  type TierHolderState, type TierInput, type TierEvent, type TierStep, type HolderStatus,
+} from './tier-holder.ts';
+export { LimitHolder, type LimitHolderSpec } from './limit-holder.ts';
+export { QualityScore, qualityParameters, DEFAULT_QUALITY_PARAMETERS, FEEDBACK_KINDS, type FeedbackKind, type QualityParameters } from './quality-score.ts';
+export {
+  DELIVERY_STATUSES, parseDeliveryStatus, mergeStatus, initialMessageState, statusRank, isFinalStatus,
+  type DeliveryStatus, type MessageState, type StatusReport, type StatusError,
+} from './message-status.ts';
+export { plannedBy, nextDueAfter, plannedTotal, parsePlanSchedule, type PlanSchedule, type ScriptEntry, type Problem, type Parsed } from './pacing-plan.ts';
+export { planNext, type PacingInput, type PacingDecision, type SenderView, type BudgetView, type Batch } from './pacing-planner.ts';
