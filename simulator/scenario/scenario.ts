@@ -1,0 +1,125 @@
+/**
+ * A scenario, fully resolved: what `parseScenario` (scenario/parse-scenario.ts) makes of a YAML
+ * file once every default is filled in and every value checked. The world models and the runner
+ * read only this.
+ */
+import type { Duration, Instant, PhoneNumber, PlanSchedule, Policy, TierName, QualityRating, NumberStatus } from '../../core/index.ts';
+import type { ModelParameters } from '../model/parameters.ts';
+
+export interface Segment {
+  readonly name: string;
+  readonly size: number;
+  /** How the segment opted in: explicit opt-in draws far less negative feedback than none. */
+  readonly optIn: 'explicit' | 'implied' | 'none';
+  /** `silent` recipients never give feedback of any kind (no reads, replies, blocks): deterministic runs. */
+  readonly behaviour: 'normal' | 'silent';
+  /** Probability a recipient is on WhatsApp at all (else the send fails 131026). */
+  readonly onWhatsApp: number;
+  /** Probability a recipient is offline when a message arrives, and the mean time to reconnect. */
+  readonly offline: number;
+  readonly reconnectMean: Duration;
+  /** Per delivered message, before fatigue: probabilities of each reaction. */
+  readonly read: number;
+  readonly reply: number;
+  readonly block: number;
+  readonly report: number;
+  readonly stop: number;
+}
+
+export interface PlanSpec {
+  readonly name: string;
+  /** Number ids the plan sends from (a pool when several). */
+  readonly from: readonly string[];
+  readonly schedule: PlanSchedule;
+  /** Template name (from `templates`), default the first. */
+  readonly template: string;
+  /** Segments the plan targets, in order; default all. */
+  readonly segments: readonly string[];
+}
+
+/** A forced change at an exact time: it holds until the next event, or until feedback moves the score. */
+export interface ForcedEvent {
+  readonly at: Duration;
+  readonly number: string;
+  readonly quality?: QualityRating;
+  readonly status?: NumberStatus;
+  readonly tier?: TierName;
+}
+
+export type Expectation =
+  | { readonly kind: 'max-ban-risk'; readonly plan: string; readonly p: number }
+  | { readonly kind: 'max-flag-risk'; readonly plan: string; readonly p: number }
+  | { readonly kind: 'reach-tier'; readonly plan: string; readonly tier: TierName; readonly within: Duration }
+  | { readonly kind: 'min-delivered'; readonly plan: string; readonly count: number };
+
+export interface TemplateSpec {
+  readonly name: string;
+  readonly category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+  readonly quality: QualityRating;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly policy: Policy;
+  readonly seed: number;
+  readonly replications: number;
+  readonly horizon: Duration;
+  /** The run's instant zero (simulated ms); times in the file are offsets from it. */
+  readonly start: Instant;
+  readonly portfolio: { readonly id: string; readonly verified: boolean; readonly numbers: readonly PhoneNumber[] };
+  readonly audience: { readonly segments: readonly Segment[] };
+  readonly templates: readonly TemplateSpec[];
+  readonly plans: readonly PlanSpec[];
+  readonly events: readonly ForcedEvent[];
+  readonly expect: readonly Expectation[];
+  readonly params: ModelParameters;
+}
+
+export type TimelineKind = 'tier' | 'status' | 'quality';
+
+export interface TimelineEntry {
+  /** Simulated ms from the start. */
+  readonly at: Duration;
+  readonly number: string;
+  readonly kind: TimelineKind;
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface ReplicationCounts {
+  readonly sent: number;
+  readonly delivered: number;
+  readonly read: number;
+  readonly replied: number;
+  readonly failed: number;
+  /** Sent but neither delivered nor failed at the horizon (e.g. the recipient is still offline). */
+  readonly pending: number;
+  readonly blocks: number;
+  readonly reports: number;
+  readonly stops: number;
+  /** Failures by Meta error code. */
+  readonly failedByCode: Readonly<Record<string, number>>;
+}
+
+/** Hourly series for charts (kept for replication 0 only). */
+export interface SeriesPoint {
+  readonly hour: number;
+  readonly sends: number;
+  readonly tiers: Readonly<Record<string, TierName>>;
+  readonly quality: Readonly<Record<string, QualityRating>>;
+}
+
+export interface ReplicationResult {
+  readonly plan: string;
+  readonly replication: number;
+  readonly seed: number;
+  readonly banned: boolean;
+  readonly flagged: boolean;
+  readonly restricted: boolean;
+  /** Per number: when each tier was first reached (ms from start). */
+  readonly tierReachedAt: Readonly<Record<string, Partial<Record<TierName, Duration>>>>;
+  readonly timeline: readonly TimelineEntry[];
+  readonly counts: ReplicationCounts;
+  readonly series?: readonly SeriesPoint[];
+  readonly events: number;
+}
