@@ -69,10 +69,22 @@ export function mergeStatus(state: MessageState, report: StatusReport): MessageS
   const forward = RANK[report.status] > RANK[state.status];
   const status = forward ? report.status : state.status;
   let errors = state.errors;
-  // Of several failure reports, the earliest one's errors are kept, so the result is order-free.
-  const earliestFailure = report.status === 'failed' && (earlier === undefined || report.at < earlier);
-  if (status === 'failed' && earliestFailure && report.errors && report.errors.length > 0) errors = report.errors;
+  // Of several failure reports, the earliest one's errors are kept; reports at the same instant are
+  // ranked by their errors, so the result is order-free.
+  if (status === 'failed' && report.status === 'failed') {
+    const incoming = report.errors ?? [];
+    if (earlier === undefined || report.at < earlier || (report.at === earlier && compareErrors(incoming, errors) > 0)) errors = incoming;
+  }
   if (status !== 'failed' && errors.length > 0) errors = [];
   if (seenAt === state.seenAt && status === state.status && errors === state.errors) return state;
   return { status, seenAt, errors };
+}
+
+/** A total order on error lists: any list beats none, then by content. */
+function compareErrors(a: readonly StatusError[], b: readonly StatusError[]): number {
+  if (a.length === 0 || b.length === 0) return Math.sign(a.length) - Math.sign(b.length);
+  const key = (es: readonly StatusError[]) => JSON.stringify(es.map((e) => [e.code, e.title ?? null, e.details ?? null]));
+  const ka = key(a);
+  const kb = key(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
