@@ -29,3 +29,15 @@ export {
 } from './message-status.ts';
 export { plannedBy, nextDueAfter, plannedTotal, parsePlanSchedule, type PlanSchedule, type ScriptEntry, type Problem, type Parsed } from './pacing-plan.ts';
 export { planNext, type PacingInput, type PacingDecision, type SenderView, type BudgetView, type Batch } from './pacing-planner.ts';
+export { parseMsisdn, toWaId, msisdnFromWaId, type Msisdn, type MsisdnOptions, type MsisdnProblem, type CountryCode } from './msisdn.ts';
+export { OPT_OUT_KEYWORDS, OPT_OUT_COURTESY_WORDS, normaliseOptOutText, isOptOutMessage } from './opt-out-keywords.ts';
+export {
+  OPT_IN_SOURCES, OPT_OUT_VIAS, SUPPRESSION_REASONS, createContact, recordOptIn, recordOptOut, applyInboundText, suppress,
+  liftSuppression, suppressionForMetaCode, recordIdentityChange, acknowledgeIdentity, sendEligibility,
+  type Contact, type OptIn, type OptOut, type OptInSource, type OptOutVia, type Suppression, type SuppressionReason,
+  type IdentityChange, type SendEligibility, type IneligibleReason,
+} from './contact.ts';
+export {
+  META_ERROR_CODES_PAGE, ERROR_ACTIONS, KNOWN_META_ERROR_CODES, classifyMetaError, isRetryable, retryDelay, parseMetaErrorBody, parseStatusErrors,
+  type ErrorAction, type RetryAdvice, type MetaErrorInfo, type MetaApiError,
+} from './meta-error.ts';
