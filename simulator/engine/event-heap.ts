@@ -29,10 +29,10 @@ export class EventHeap<T> {
     }
   }
 
-  pop(): { time: number; item: T } | undefined {
+  /** Remove and return the earliest item; its time is the one `peekTime()` gave (no allocation per pop). */
+  pop(): T | undefined {
     const n = this.items.length;
     if (n === 0) return undefined;
-    const time = this.times[0]!;
     const item = this.items[0]!;
     const lastTime = this.times.pop()!;
     const lastSeq = this.seqs.pop()!;
@@ -43,7 +43,7 @@ export class EventHeap<T> {
       this.items[0] = lastItem;
       this.siftDown(0);
     }
-    return { time, item };
+    return item;
   }
 
   private siftDown(i: number): void {

@@ -92,9 +92,8 @@ export class Simulation {
     while (!this.stopped && events < maxEvents) {
       const t = this.heap.peekTime();
       if (t === undefined || t > until) break;
-      const next = this.heap.pop()!;
-      this.clock = next.time;
-      next.item(this);
+      this.clock = t;
+      this.heap.pop()!(this);
       events++;
     }
     if (until !== Number.POSITIVE_INFINITY && !this.stopped && this.clock < until && events < maxEvents) this.clock = until;
