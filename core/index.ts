@@ -41,3 +41,20 @@ export {
   META_ERROR_CODES_PAGE, ERROR_ACTIONS, KNOWN_META_ERROR_CODES, classifyMetaError, isRetryable, retryDelay, parseMetaErrorBody, parseStatusErrors,
   type ErrorAction, type RetryAdvice, type MetaErrorInfo, type MetaApiError,
 } from './meta-error.ts';
+export {
+  TEMPLATE_CATEGORIES, TEMPLATE_STATUSES, HEADER_FORMATS, BUTTON_TYPES, PARAMETER_FORMATS, parseTemplateDefinition, parseTemplateList,
+  findTemplate, placeholders, SEED_TEMPLATE_JSON, SEED_TEMPLATES,
+  type TemplateCategory, type TemplateStatus, type HeaderFormat, type ButtonType, type ParameterFormat, type TemplateHeader,
+  type TemplateBody, type TemplateButton, type TemplateDefinition,
+} from './template.ts';
+/** Builders for a send's components: `templateParts.bodyText('Ali')`, `templateParts.headerImage({ link })`, … */
+export * as templateParts from './template-message.ts';
+export type {
+  TemplateMessage, TemplateComponent, HeaderComponent, BodyComponent, ButtonComponent, HeaderParameter, BodyParameter, MediaObject,
+} from './template-message.ts';
+export { validateTemplateSend, assertTemplateSend, type TemplateMetaCode, type TemplateProblem, type TemplateSendCheck } from './template-validation.ts';
+export {
+  DEFAULT_TEMPLATE_LIFECYCLE_OPTIONS, createTemplateLifecycle, step as stepTemplate, nextDeadline as templateNextDeadline, canSend as templateCanSend,
+  type TemplateLifecycleOptions, type TemplateLifecycleState, type TemplateInput, type TemplateEvent, type TemplateStep, type SendCheck as TemplateSendAllowed,
+  type TemplateLifecycleSpec, type Pacing, type PacingReason,
+} from './template-lifecycle.ts';
