@@ -58,3 +58,19 @@ export {
   type TemplateLifecycleOptions, type TemplateLifecycleState, type TemplateInput, type TemplateEvent, type TemplateStep, type SendCheck as TemplateSendAllowed,
   type TemplateLifecycleSpec, type Pacing, type PacingReason,
 } from './template-lifecycle.ts';
+export {
+  CAMPAIGN_STATUSES, PAUSE_REASONS, CAMPAIGN_COMMANDS, nextStatus, allowedCommands, isTerminal, canSend as campaignCanSend, transition as transitionCampaign,
+  applyTransition as applyCampaignTransition, CAMPAIGN_ID_RE, createCampaign,
+  type CampaignStatus, type PauseReason, type CampaignCommandKind, type CampaignCommand, type CampaignHistoryEntry, type Campaign, type CampaignEvent,
+  type IllegalTransition, type TransitionResult,
+} from './campaign.ts';
+export {
+  ENTRY_STATES, SKIP_REASONS, MAX_SEND_ID_LENGTH, parseLedgerKey, keyId, describeKey, createEntry, hasMessageId, sendBlocker, canBeginSend,
+  type LedgerKey, type EntryState, type SkipReason, type LedgerEntry, type PendingEntry, type IntentEntry, type AcceptedEntry, type MaybeSentEntry,
+  type RetryWaitEntry, type FailedEntry, type SkippedEntry, type UnknownEntry, type NotSentOutcome, type StatusInput, type LedgerEvent,
+  type RefusalReason, type Refusal, type EntryStep,
+} from './ledger-entry.ts';
+export {
+  CampaignLedger, type LedgerOperations, type StatusOutcome, type SweepResult, type DuplicateSend, type LedgerSummary, type InvariantRule, type InvariantViolation,
+} from './campaign-ledger.ts';
+export type { RunnerClock, SendRequest, SendResult, MessageSender, LedgerStore, CampaignStore, Notice, Notifier } from './runner-ports.ts';

@@ -40,7 +40,8 @@ export class LimitAccount implements UsageView {
     for (const rule of policy.upgrades) {
       for (const conditions of rule.anyOf) {
         for (const c of conditions) {
-          if (c.kind === 'usage') (c.measure === 'conversations' ? this.conversationsIn(c.lookback) : this.recipientsIn(c.lookback));
+          if (c.kind === 'usage' && c.measure === 'conversations') this.conversationsIn(c.lookback);
+          if (c.kind === 'usage' && c.measure === 'unique-recipients') this.recipientsIn(c.lookback);
           if (c.kind === 'delivered-unique') this.deliveredIn(c.lookback);
         }
       }
