@@ -9,7 +9,7 @@
  * Feedback lands in hourly buckets (a ring of 7 × 24 + 1), so recording is O(1) and scoring is
  * O(168) whatever the volume: a 7-day window of a million messages costs the same as of ten.
  */
-import { invalidArgument } from './errors.ts';
+import { describe, invalidArgument } from './errors.ts';
 import type { QualityRating } from './quality.ts';
 import { DAY, HOUR, type Duration, type Instant } from './time.ts';
 
@@ -46,11 +46,20 @@ export const DEFAULT_QUALITY_PARAMETERS: QualityParameters = {
 };
 
 export function qualityParameters(overrides: Partial<QualityParameters> = {}): QualityParameters {
+  if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
+    throw invalidArgument('quality parameters', `got ${describe(overrides)}, expected an object of overrides like { halfLife, mediumAt, lowAt }`);
+  }
+  if (overrides.weights !== undefined && (overrides.weights === null || typeof overrides.weights !== 'object')) {
+    throw invalidArgument('quality.weights', `got ${describe(overrides.weights)}, expected an object like { block: 1, report: 2 }`);
+  }
+  for (const [k, v] of Object.entries(overrides.weights ?? {})) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw invalidArgument(`quality.weights.${k}`, `got ${describe(v)}, expected a finite number`);
+  }
   const p = { ...DEFAULT_QUALITY_PARAMETERS, ...overrides, weights: { ...DEFAULT_QUALITY_PARAMETERS.weights, ...(overrides.weights ?? {}) } };
-  if (!(p.lookback >= HOUR)) throw invalidArgument('quality.lookback', `got ${p.lookback}, expected at least one hour in ms`);
-  if (!(p.halfLife > 0)) throw invalidArgument('quality.halfLife', `got ${p.halfLife}, expected a positive duration in ms`);
-  if (!(p.mediumAt > 0 && p.lowAt > p.mediumAt)) throw invalidArgument('quality thresholds', `got mediumAt ${p.mediumAt}, lowAt ${p.lowAt}; expected 0 < mediumAt < lowAt`);
-  if (!(p.minSample >= 0)) throw invalidArgument('quality.minSample', `got ${p.minSample}, expected a count >= 0`);
+  if (typeof p.lookback !== 'number' || !(p.lookback >= HOUR)) throw invalidArgument('quality.lookback', `got ${describe(p.lookback)}, expected at least one hour in ms`);
+  if (typeof p.halfLife !== 'number' || !(p.halfLife > 0)) throw invalidArgument('quality.halfLife', `got ${describe(p.halfLife)}, expected a positive duration in ms`);
+  if (typeof p.mediumAt !== 'number' || typeof p.lowAt !== 'number' || !(p.mediumAt > 0 && p.lowAt > p.mediumAt)) throw invalidArgument('quality thresholds', `got mediumAt ${describe(p.mediumAt)}, lowAt ${describe(p.lowAt)}; expected 0 < mediumAt < lowAt`);
+  if (typeof p.minSample !== 'number' || !(p.minSample >= 0)) throw invalidArgument('quality.minSample', `got ${describe(p.minSample)}, expected a count >= 0`);
   return p;
 }
 

@@ -8,12 +8,12 @@
  * that fell due lands at its own instant, not at the input's), so the events carry exact times.
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/messaging-limits
  */
-import { invalidArgument } from './errors.ts';
+import { describe, invalidArgument } from './errors.ts';
 import type { UsageView } from './messaging-limit.ts';
 import { lowerTier, nextTier, type Policy, type UpgradeCondition } from './policy.ts';
 import { qualityAtLeast, type QualityRating } from './quality.ts';
 import type { Instant } from './time.ts';
-import { tierLimit, type TierName } from './tier.ts';
+import { parseTier, tierLimit, type TierName } from './tier.ts';
 
 export type HolderStatus = 'CONNECTED' | 'FLAGGED';
 
@@ -50,10 +50,11 @@ export interface TierStep {
 }
 
 export function createTierHolder(policy: Policy, spec: { holderId: string; at: Instant; tier?: TierName; quality?: QualityRating; status?: HolderStatus; verified?: boolean }): TierHolderState {
-  const tier = spec.tier ?? policy.initialTier;
+  const tier = spec.tier === undefined ? policy.initialTier : parseTier(spec.tier);
   if (!policy.tiers.includes(tier)) {
     throw invalidArgument('tier', `${tier} does not exist under ${policy.name}; expected one of ${policy.tiers.join(', ')}`);
   }
+  if (typeof spec.at !== 'number' || !Number.isFinite(spec.at)) throw invalidArgument('limit holder start', `got ${describe(spec.at)}, expected an instant in ms`);
   const status = spec.status ?? 'CONNECTED';
   if (status === 'FLAGGED' && !policy.flagging.enabled) throw invalidArgument('status', `FLAGGED does not exist under ${policy.name}; expected CONNECTED`);
   return {

@@ -2,7 +2,7 @@
  * Time in core/ is always an argument: an `Instant` is epoch milliseconds (or simulated
  * milliseconds from a run's start; core does not care which), a `Duration` is milliseconds.
  */
-import { invalidArgument } from './errors.ts';
+import { describe, invalidArgument } from './errors.ts';
 
 export type Instant = number;
 export type Duration = number;
@@ -23,7 +23,7 @@ const UNIT: Record<string, number> = { ms: 1, s: SECOND, m: MINUTE, h: HOUR, d: 
 /** Parse "9h", "30d", "90m", "1.5h" into milliseconds. */
 export function parseDuration(text: string, what = 'duration'): Duration {
   const match = typeof text === 'string' ? DURATION_RE.exec(text) : null;
-  if (!match) throw invalidArgument(what, `got ${JSON.stringify(text)}, expected a number and a unit (ms, s, m, h, d, w), like "9h" or "30d"`);
+  if (!match) throw invalidArgument(what, `got ${describe(text)}, expected a number and a unit (ms, s, m, h, d, w), like "9h" or "30d"`);
   return Math.round(Number(match[1]) * UNIT[match[2] as string]!);
 }
 
@@ -32,7 +32,7 @@ const OFFSET_RE = /^\s*(\d+)d\s+([01]?\d|2[0-3]):([0-5]\d)\s*$/;
 /** Parse an offset from a run's start written "<days>d HH:MM", e.g. "1d 06:00". */
 export function parseDayTime(text: string, what = 'time'): Duration {
   const match = typeof text === 'string' ? OFFSET_RE.exec(text) : null;
-  if (!match) throw invalidArgument(what, `got ${JSON.stringify(text)}, expected "<days>d HH:MM" from the start, like "1d 06:00"`);
+  if (!match) throw invalidArgument(what, `got ${describe(text)}, expected "<days>d HH:MM" from the start, like "1d 06:00"`);
   return Number(match[1]) * DAY + Number(match[2]) * HOUR + Number(match[3]) * MINUTE;
 }
 
