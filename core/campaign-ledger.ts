@@ -45,7 +45,7 @@ export interface InvariantViolation { readonly rule: InvariantRule; readonly mes
 
 /** The port the campaign runner writes through; a durable store implements the same methods. */
 export interface LedgerOperations {
-  add(key: LedgerKey, at: Instant): EntryStep;
+  add(key: LedgerKey, at: Instant, notBefore?: Instant): EntryStep;
   get(key: LedgerKey): LedgerEntry | undefined;
   sendable(at: Instant, campaignId?: string): LedgerKey[];
   beginSend(key: LedgerKey, sendId: string, at: Instant): EntryStep;
@@ -128,8 +128,8 @@ export class CampaignLedger implements LedgerOperations {
     return this.#duplicates;
   }
 
-  add(key: LedgerKey, at: Instant): EntryStep {
-    const entry = row.createEntry(key, at);
+  add(key: LedgerKey, at: Instant, notBefore?: Instant): EntryStep {
+    const entry = row.createEntry(key, at, notBefore);
     const id = row.keyId(entry.key);
     if (this.#rows.has(id)) return refusal('duplicate-key', `${row.describeKey(entry.key)}: already in the ledger`, entry.key);
     this.#rows.set(id, entry);

@@ -17,7 +17,12 @@ export type CoreErrorCode =
   | 'WA_TEMPLATE_PARAMS'
   | 'WA_ILLEGAL_TRANSITION'
   | 'WA_LEDGER_VIOLATION'
-  | 'WA_INVALID_PLAN';
+  | 'WA_INVALID_PLAN'
+  | 'WA_INVALID_SEND'
+  | 'WA_STORE_UNWRITABLE'
+  | 'WA_STORE_CORRUPT'
+  | 'WA_STORE_LOCKED'
+  | 'WA_STORE_CLOSED';
 
 export class CoreError extends Error {
   readonly code: CoreErrorCode;

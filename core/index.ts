@@ -74,3 +74,8 @@ export {
   CampaignLedger, type LedgerOperations, type StatusOutcome, type SweepResult, type DuplicateSend, type LedgerSummary, type InvariantRule, type InvariantViolation,
 } from './campaign-ledger.ts';
 export type { RunnerClock, SendRequest, SendResult, MessageSender, LedgerStore, CampaignStore, Notice, Notifier } from './runner-ports.ts';
+export type { RunnerSignal } from './runner-signal.ts';
+export { DEFAULT_RUNNER_OPTIONS, runnerOptions, type RunnerOptions } from './runner-options.ts';
+export { SafetyMonitor, type PauseVerdict } from './safety-monitor.ts';
+export { CampaignRunner, type RunnerSetup, type RunnerRecipient, type Effects, type ContactUpdate } from './campaign-runner.ts';
+export { driveCampaign, type RunnerPorts, type CampaignDriver } from './drive-campaign.ts';

@@ -43,7 +43,8 @@ interface Row {
   readonly attempts: number;
   readonly updatedAt: Instant;
 }
-export interface PendingEntry extends Row { readonly state: 'pending' }
+/** `notBefore`: a follow-up (e.g. after a 131049 frequency cap) that may not go out before this instant. */
+export interface PendingEntry extends Row { readonly state: 'pending'; readonly notBefore?: Instant }
 export interface IntentEntry extends Row { readonly state: 'intent'; readonly sendId: string; readonly intentAt: Instant }
 export interface AcceptedEntry extends Row {
   readonly state: 'accepted';
@@ -141,8 +142,9 @@ function checkReason(reason: unknown, what: string): void {
   if (typeof reason !== 'string' || reason.trim() === '') throw invalidArgument(what, `got ${describe(reason)}, expected a non-empty reason, like "throttled"`);
 }
 
-export function createEntry(key: LedgerKey, at: Instant): PendingEntry {
-  return { key: parseLedgerKey(key), state: 'pending', sendIds: [], attempts: 0, updatedAt: checkInstant(at) };
+export function createEntry(key: LedgerKey, at: Instant, notBefore?: Instant): PendingEntry {
+  const entry: PendingEntry = { key: parseLedgerKey(key), state: 'pending', sendIds: [], attempts: 0, updatedAt: checkInstant(at) };
+  return notBefore === undefined ? entry : { ...entry, notBefore: checkInstant(notBefore) };
 }
 
 /** True once Meta holds, or may hold, this message: from then on the row is never sent again. */
@@ -163,7 +165,7 @@ export function sendBlocker(entry: LedgerEntry, at: Instant): Refusal | undefine
 function sendBlockerStep(entry: LedgerEntry, at: Instant, verb = 'send'): EntryStep | undefined {
   if (hasMessageId(entry)) return refuse('has-message-id', entry, `cannot ${verb}: Meta accepted this message already; it is never sent twice`);
   switch (entry.state) {
-    case 'pending': return undefined;
+    case 'pending': return entry.notBefore === undefined || entry.notBefore <= at ? undefined : refuse('not-due', entry, `cannot ${verb}: not before ${entry.notBefore}, it is ${at}`);
     case 'retry-wait': return entry.retryAt <= at ? undefined : refuse('retry-not-due', entry, `cannot ${verb}: the retry is due at ${entry.retryAt}, it is ${at}`);
     case 'intent': return refuse('in-flight', entry, `cannot ${verb}: send ${entry.sendId} is in flight`);
     case 'maybe-sent': return refuse('maybe-sent', entry, `cannot ${verb}: send ${entry.sendId} may have gone out; it waits for a status webhook`);

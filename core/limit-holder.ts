@@ -83,6 +83,11 @@ export class LimitHolder {
     return this.apply({ kind: 'verified', at });
   }
 
+  /** Meta reported the tier: follow it (a sender's books never argue with Meta). */
+  observeTier(tier: TierName, at: Instant): TierEvent[] {
+    return this.apply({ kind: 'observed-tier', at, tier });
+  }
+
   advance(at: Instant): TierEvent[] {
     return this.apply({ kind: 'advance', at });
   }

@@ -35,12 +35,14 @@ export type TierInput =
   | { readonly kind: 'quality'; readonly at: Instant; readonly quality: QualityRating }
   | { readonly kind: 'verified'; readonly at: Instant }
   /** Time passes: apply whatever fell due by `at`. */
-  | { readonly kind: 'advance'; readonly at: Instant };
+  | { readonly kind: 'advance'; readonly at: Instant }
+  /** Meta reported the tier (a webhook, an API read): Meta is the authority, so the books follow it. */
+  | { readonly kind: 'observed-tier'; readonly at: Instant; readonly tier: TierName };
 
 export type TierEvent =
   | { readonly kind: 'upgrade-scheduled'; readonly at: Instant; readonly to: TierName; readonly effectiveAt: Instant }
   | { readonly kind: 'upgrade-cancelled'; readonly at: Instant; readonly to: TierName; readonly reason: 'flagged' }
-  | { readonly kind: 'tier-changed'; readonly at: Instant; readonly from: TierName; readonly to: TierName; readonly reason: 'upgrade' | 'downgrade' }
+  | { readonly kind: 'tier-changed'; readonly at: Instant; readonly from: TierName; readonly to: TierName; readonly reason: 'upgrade' | 'downgrade' | 'observed' }
   | { readonly kind: 'status-changed'; readonly at: Instant; readonly from: HolderStatus; readonly to: HolderStatus }
   | { readonly kind: 'quality-changed'; readonly at: Instant; readonly from: QualityRating; readonly to: QualityRating };
 
@@ -91,6 +93,14 @@ export function step(policy: Policy, state: TierHolderState, input: TierInput): 
     case 'usage':
       s = evaluateUpgrade(policy, s, input.usage, input.at, events);
       break;
+    case 'observed-tier': {
+      const tier = parseTier(input.tier);
+      if (tier !== s.tier) {
+        events.push({ kind: 'tier-changed', at: input.at, from: s.tier, to: tier, reason: 'observed' });
+        s = withoutPending({ ...s, tier });
+      }
+      break;
+    }
   }
   return { state: s, events };
 }
