@@ -60,6 +60,8 @@ export interface TemplateSpec {
 
 export interface Scenario {
   readonly name: string;
+  /** What the scenario shows, in a sentence or two (optional `description:` in the file). */
+  readonly description?: string;
   readonly policy: Policy;
   readonly seed: number;
   readonly replications: number;
@@ -121,5 +123,18 @@ export interface ReplicationResult {
   readonly timeline: readonly TimelineEntry[];
   readonly counts: ReplicationCounts;
   readonly series?: readonly SeriesPoint[];
+  /** Meta's actions short of a ban, counted over the run (optional: older results lack it). */
+  readonly enforcement?: EnforcementCounts;
   readonly events: number;
+}
+
+export interface EnforcementCounts {
+  /** Enforcement warnings (the ladder's first rung). */
+  readonly warnings: number;
+  /** Blocks of business-initiated (or all) messaging (the ladder's middle rungs). */
+  readonly blocks: number;
+  /** Spells of the spam rate limit (131048). */
+  readonly rateLimited: number;
+  /** Template pauses for low quality. */
+  readonly templatePauses: number;
 }

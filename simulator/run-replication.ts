@@ -1,0 +1,70 @@
+/**
+ * One replication of one plan: the world models (audience, Meta's platform, the sender) on a fresh
+ * engine seeded from the scenario's seed and the replication's index, run to the horizon.
+ * Replication i of a scenario always uses `replicationSeed(scenario.seed, i)`, so any one of them
+ * can be re-run alone and gives the same result.
+ */
+import { invalidArgument } from '../core/errors.ts';
+import { HOUR, type QualityRating, type TierName } from '../core/index.ts';
+import { mixSeed } from './engine/random.ts';
+import { Simulation } from './engine/simulation.ts';
+import { Audience } from './model/audience.ts';
+import { Platform } from './model/platform.ts';
+import { Recorder } from './model/recorder.ts';
+import { Sender } from './model/sender.ts';
+import type { ReplicationResult, Scenario } from './scenario/scenario.ts';
+
+/** The engine seed of replication `i` (0-based) of a scenario seeded `seed`. */
+export function replicationSeed(seed: number, i: number): number {
+  return mixSeed(seed, i);
+}
+
+export function runReplication(scenario: Scenario, planName: string, replication: number, options: { series?: boolean } = {}): ReplicationResult {
+  const plan = scenario.plans.find((p) => p.name === planName);
+  if (!plan) throw invalidArgument('plan', `${JSON.stringify(planName)} is not in the scenario; expected one of ${scenario.plans.map((p) => p.name).join(', ')}`);
+  if (!(Number.isInteger(replication) && replication >= 0)) throw invalidArgument('replication', `got ${replication}, expected a whole number >= 0`);
+  const seed = replicationSeed(scenario.seed, replication);
+  const sim = new Simulation({ seed, start: scenario.start });
+  const params = scenario.params;
+  const recorder = new Recorder(scenario.start, options.series === true);
+  const audience = new Audience(scenario.audience.segments, params, sim.random('recipients'));
+  const platform = new Platform(sim, scenario, plan, params, recorder, audience);
+  const sender = new Sender(sim, scenario, plan, params, platform, audience);
+  platform.start();
+  sender.start();
+  const end = scenario.start + scenario.horizon;
+  if (recorder.series) scheduleSeries(sim, scenario, platform, recorder, end);
+  sim.run({ until: end });
+
+  return {
+    plan: plan.name,
+    replication,
+    seed,
+    banned: recorder.banned,
+    flagged: recorder.flagged,
+    restricted: recorder.restricted,
+    tierReachedAt: recorder.tierReachedAt,
+    timeline: recorder.sortedTimeline(),
+    counts: recorder.finalCounts(),
+    ...(recorder.series && { series: recorder.series }),
+    enforcement: { ...recorder.tally },
+    events: sim.eventsProcessed,
+  };
+}
+
+function scheduleSeries(sim: Simulation, scenario: Scenario, platform: Platform, recorder: Recorder, end: number): void {
+  const books = platform.books;
+  const ids = scenario.portfolio.numbers.map((n) => n.id);
+  let hour = 0;
+  const close = (s: Simulation) => {
+    const tiers: Record<string, TierName> = {};
+    const quality: Record<string, QualityRating> = {};
+    ids.forEach((id, n) => {
+      tiers[id] = books.tierOf(n);
+      quality[id] = books.quality[n]!;
+    });
+    recorder.hour(hour++, tiers, quality);
+    if (s.now + HOUR <= end) s.schedule(HOUR, close);
+  };
+  sim.at(scenario.start + HOUR, close);
+}
