@@ -79,3 +79,9 @@ export { DEFAULT_RUNNER_OPTIONS, runnerOptions, type RunnerOptions } from './run
 export { SafetyMonitor, type PauseVerdict } from './safety-monitor.ts';
 export { CampaignRunner, type RunnerSetup, type RunnerRecipient, type Effects, type ContactUpdate } from './campaign-runner.ts';
 export { driveCampaign, type RunnerPorts, type CampaignDriver } from './drive-campaign.ts';
+export {
+  WEBHOOK_EVENT_KINDS, type WebhookEventKind, type WebhookEvent, type StatusEvent, type InboundMessageEvent, type UserChangedNumberEvent,
+  type UserIdentityChangedEvent, type NumberQualityEvent, type TemplateStatusEvent, type TemplateQualityEvent, type AccountUpdateEvent,
+  type AccountRestriction, type StatusPricing, type ParsedWebhook,
+} from './webhook-event.ts';
+export { parseWebhookPayload, type ParseWebhookOptions } from './webhook-parser.ts';
