@@ -95,6 +95,6 @@ export class LimitHolder {
   private apply(input: TierInput): TierEvent[] {
     const { state, events } = step(this.policy, this.current, input);
     this.current = state;
-    return [...events];
+    return events as TierEvent[];
   }
 }

@@ -68,11 +68,16 @@ export class QualityScore {
   private readonly hours: Float64Array;
   private readonly counts: Float64Array[];
   private lastHour = Number.NEGATIVE_INFINITY;
+  /** Recency weight by age in whole hours: computed once, not per slot per call. */
+  private readonly weightByAge: Float64Array;
+  private readonly kindWeights: Float64Array;
 
   constructor(readonly params: QualityParameters = DEFAULT_QUALITY_PARAMETERS) {
     this.slots = Math.ceil(params.lookback / HOUR) + 1;
     this.hours = new Float64Array(this.slots).fill(Number.NaN);
     this.counts = FEEDBACK_KINDS.map(() => new Float64Array(this.slots));
+    this.weightByAge = Float64Array.from({ length: this.slots }, (_, age) => Math.pow(0.5, (age * HOUR) / params.halfLife));
+    this.kindWeights = Float64Array.from(FEEDBACK_KINDS, (k) => (k === 'delivered' ? 0 : params.weights[k]));
   }
 
   record(kind: FeedbackKind, at: Instant, n = 1): void {
@@ -89,18 +94,17 @@ export class QualityScore {
 
   /** The weighted negative-feedback rate per delivered message at `at` (0 when nothing counts). */
   negativeRate(at: Instant): { rate: number; sample: number } {
-    const { weights, halfLife, lookback } = this.params;
+    const { lookback } = this.params;
     let negative = 0;
     let delivered = 0;
     const nowHour = Math.floor(at / HOUR);
     for (let slot = 0; slot < this.slots; slot++) {
       const hour = this.hours[slot]!;
-      if (Number.isNaN(hour) || hour > nowHour || (nowHour - hour) * HOUR >= lookback) continue;
-      const w = Math.pow(0.5, ((nowHour - hour) * HOUR) / halfLife);
+      const age = nowHour - hour;
+      if (Number.isNaN(hour) || age < 0 || age * HOUR >= lookback) continue;
+      const w = this.weightByAge[age]!;
       delivered += w * this.counts[0]![slot]!;
-      for (let k = 1; k < FEEDBACK_KINDS.length; k++) {
-        negative += w * weights[FEEDBACK_KINDS[k] as Exclude<FeedbackKind, 'delivered'>] * this.counts[k]![slot]!;
-      }
+      for (let k = 1; k < this.counts.length; k++) negative += w * this.kindWeights[k]! * this.counts[k]![slot]!;
     }
     return { rate: delivered > 0 ? Math.max(0, negative) / delivered : 0, sample: delivered };
   }

@@ -25,7 +25,7 @@ export interface TierHolderState {
   readonly verified: boolean;
   readonly pendingUpgrade?: { readonly to: TierName; readonly at: Instant; readonly qualifiedAt: Instant };
   readonly flaggedAt?: Instant;
-  /** The last instant this state was brought up to. */
+  /** The last instant at which this state changed (inputs before it are refused). */
   readonly at: Instant;
 }
 
@@ -85,7 +85,7 @@ export function step(policy: Policy, state: TierHolderState, input: TierInput): 
     case 'advance':
       break;
     case 'verified':
-      s = { ...s, verified: true };
+      s = { ...s, verified: true, at: input.at };
       break;
     case 'quality':
       s = rate(policy, s, input.quality, input.at, events);
@@ -97,7 +97,7 @@ export function step(policy: Policy, state: TierHolderState, input: TierInput): 
       const tier = parseTier(input.tier);
       if (tier !== s.tier) {
         events.push({ kind: 'tier-changed', at: input.at, from: s.tier, to: tier, reason: 'observed' });
-        s = withoutPending({ ...s, tier });
+        s = withoutPending({ ...s, tier, at: input.at });
       }
       break;
     }
@@ -117,7 +117,8 @@ function advanceTo(policy: Policy, state: TierHolderState, to: Instant, events: 
       s = expireFlag(policy, s, due, events);
     }
   }
-  return { ...s, at: to };
+  // Hot path (every send): nothing fell due, so the very same state object comes back.
+  return s;
 }
 
 function expireFlag(policy: Policy, s: TierHolderState, at: Instant, events: TierEvent[]): TierHolderState {
@@ -131,7 +132,10 @@ function expireFlag(policy: Policy, s: TierHolderState, at: Instant, events: Tie
 
 function rate(policy: Policy, s: TierHolderState, quality: QualityRating, at: Instant, events: TierEvent[]): TierHolderState {
   if (quality !== s.quality) events.push({ kind: 'quality-changed', at, from: s.quality, to: quality });
-  let next: TierHolderState = { ...s, quality };
+  const flags = policy.flagging.enabled && quality === 'LOW' && s.status === 'CONNECTED';
+  const recovers = policy.flagging.enabled && (quality === 'MEDIUM' || quality === 'HIGH') && s.status === 'FLAGGED';
+  if (quality === s.quality && !flags && !recovers) return s;
+  let next: TierHolderState = { ...s, quality, at };
   if (!policy.flagging.enabled) return next;
   if (quality === 'LOW' && next.status === 'CONNECTED') next = flag(policy, next, at, events);
   else if ((quality === 'MEDIUM' || quality === 'HIGH') && next.status === 'FLAGGED') {
@@ -158,7 +162,7 @@ function evaluateUpgrade(policy: Policy, s: TierHolderState, usage: UsageView, a
   if (to === undefined || !upgradeConditionsHold(policy, s, usage, at)) return s;
   const effectiveAt = at + policy.upgradeDelay;
   events.push({ kind: 'upgrade-scheduled', at, to, effectiveAt });
-  return { ...s, pendingUpgrade: { to, at: effectiveAt, qualifiedAt: at } };
+  return { ...s, pendingUpgrade: { to, at: effectiveAt, qualifiedAt: at }, at };
 }
 
 /** True when the policy's rule for the holder's tier holds now (exported so tests can check it independently). */
