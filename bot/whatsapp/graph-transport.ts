@@ -6,6 +6,7 @@
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/reference
  */
 import { Agent, type Dispatcher } from 'undici';
+import { DeadlineWatch } from './deadline-watch.ts';
 import { describe, invalidArgument } from '../../core/errors.ts';
 import { classifyTransportFailure, type TransportFailure } from './send-outcome.ts';
 
@@ -45,6 +46,7 @@ export class GraphTransport {
   readonly requestTimeoutMs: number;
   readonly #authorization: string;
   readonly #dispatcher: Dispatcher;
+  readonly #deadlines = new DeadlineWatch();
   readonly #ownsDispatcher: boolean;
 
   constructor(options: GraphTransportOptions) {
@@ -67,7 +69,9 @@ export class GraphTransport {
     this.#dispatcher = options.dispatcher ?? defaultAgent(timeout, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
   }
 
-  url(path: string, query: Readonly<Record<string, string>> = {}): string {
+  url(path: string, query?: Readonly<Record<string, string>>): string {
+    // The send path has no query: a plain join, without parsing a URL per message.
+    if (query === undefined) return `${this.baseUrl}/${this.graphVersion}/${path}`;
     const url = new URL(`${this.baseUrl}/${this.graphVersion}/${path}`);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
     return url.toString();
@@ -75,18 +79,21 @@ export class GraphTransport {
 
   /**
    * One request; never throws for a network failure or an HTTP error (both are values). The
-   * timeout covers the whole exchange, body included.
+   * timeout bounds the wait for the headers and again for the body.
    */
   async request(method: 'GET' | 'POST', path: string, options: { query?: Readonly<Record<string, string>>; body?: unknown } = {}): Promise<GraphResponse> {
     const headers: Record<string, string> = { authorization: this.#authorization, accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    // Our own Agent bounds the exchange with its headers and body timeouts (undici's cheap timer
+    // wheel); an injected dispatcher may not, so then a deadline of our own covers it.
+    const deadline = this.#ownsDispatcher ? undefined : this.#deadlines.start(this.requestTimeoutMs);
     const init = {
       method,
       headers,
       ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
       // Graph never redirects; following one could carry the token to another host.
       redirect: 'manual' as const,
-      signal: AbortSignal.timeout(this.requestTimeoutMs),
+      ...(deadline && { signal: deadline.signal }),
       dispatcher: this.#dispatcher,
     };
     try {
@@ -96,10 +103,13 @@ export class GraphTransport {
       return { kind: 'response', status: response.status, json: parseJson(text), text };
     } catch (error) {
       return { kind: 'failure', failure: classifyTransportFailure(error) };
+    } finally {
+      deadline?.done();
     }
   }
 
   async close(): Promise<void> {
+    this.#deadlines.close();
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 }

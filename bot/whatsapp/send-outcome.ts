@@ -84,7 +84,7 @@ function connectReason(e: ErrorLike): NotSentReason | undefined {
 
 /**
  * Classify what `fetch` threw. `fetch` wraps dispatcher errors in `TypeError('fetch failed')`
- * with the undici or system error as `cause`; our own `AbortSignal.timeout` rejects with a
+ * with the undici or system error as `cause`; our own request deadline (deadline-watch.ts) rejects with a
  * `TimeoutError`. Anything not known to happen before the request was written is maybe-sent.
  */
 export function classifyTransportFailure(error: unknown): TransportFailure {
