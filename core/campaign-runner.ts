@@ -71,7 +71,10 @@ export class CampaignRunner {
   next(now: Instant): Effects {
     const fx = emptyEffects();
     if (this.current.status !== 'running') return fx;
-    for (const e of this.setup.ledger.expireMaybeSent(now, this.options.maybeSentTimeout).entries) {
+    // The sweep reads every row: run it only when a maybe-sent send is due to expire (its queue knows when).
+    const expiry = this.queues.nextMaybeExpiry(this.options.maybeSentTimeout);
+    const expired = expiry !== undefined && expiry <= now ? this.setup.ledger.expireMaybeSent(now, this.options.maybeSentTimeout).entries : [];
+    for (const e of expired) {
       this.record(e, fx);
       if (e.state === 'unknown') fx.notices.push({ kind: 'outcome-unknown', campaignId: this.current.id, at: now, contact: e.key.waId, sendId: e.sendId });
     }
@@ -138,7 +141,8 @@ export class CampaignRunner {
         break;
       case 'number-tier': {
         const holder = this.setup.holders.get(this.setup.holderOf(signal.numberId));
-        holder?.observeTier(signal.tier, signal.at);
+        // Meta's timestamp is older than the books' last entry (every send moves them on): apply it now.
+        holder?.observeTier(signal.tier, Math.max(now, holder.state.at));
         break;
       }
       case 'number-status':

@@ -31,6 +31,13 @@ export interface WebhookInboxOptions {
   readonly seenCapacity?: number;
   /** Waits between attempts when the subscriber throws; after the last, the event is dead-lettered. */
   readonly retryDelaysMs?: readonly number[];
+  /**
+   * Hand each event of a delivery over as soon as the previous one was handed over, without
+   * waiting for it to finish (still in order; the cursor moves once all of them finished). For a
+   * subscriber that applies an event when called and then only waits for its write to be durable:
+   * the writes of one delivery then share one fsync instead of taking one each. Default false.
+   */
+  readonly pipelined?: boolean;
 }
 
 interface Entry { readonly segment: number; readonly end: number; readonly body: string; readonly receivedAt: number }
@@ -50,6 +57,7 @@ export class WebhookInbox {
   readonly #log: Logger;
   readonly #maxSegmentBytes: number;
   readonly #retryDelays: readonly number[];
+  readonly #pipelined: boolean;
   readonly #seen: SeenKeys;
   readonly #entries: Entry[] = [];
   readonly #waiting: Waiting[] = [];
@@ -76,6 +84,7 @@ export class WebhookInbox {
     this.#log = options.logger ?? silentLogger();
     this.#maxSegmentBytes = options.maxSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
     this.#retryDelays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.#pipelined = options.pipelined ?? false;
     this.#seen = new SeenKeys(options.seenCapacity ?? 100_000);
   }
 
@@ -243,6 +252,7 @@ export class WebhookInbox {
     }
     const { events, problems } = parseWebhookPayload(json, Number.isFinite(entry.receivedAt) ? { receivedAt: entry.receivedAt } : {});
     if (problems.length > 0) this.#log.warn({ problems: problems.slice(0, 20), count: problems.length }, 'webhook updates skipped');
+    if (this.#pipelined) return this.#processPipelined(events);
     for (const event of events) {
       if (this.#seen.has(event.dedupeKey)) {
         this.#duplicates++;
@@ -251,6 +261,22 @@ export class WebhookInbox {
       await this.#deliver(event);
       this.#seen.add(event.dedupeKey);
     }
+  }
+
+  async #processPipelined(events: readonly WebhookEvent[]): Promise<void> {
+    const started: Promise<void>[] = [];
+    const keys = new Set<string>();
+    for (const event of events) {
+      if (this.#seen.has(event.dedupeKey) || keys.has(event.dedupeKey)) {
+        this.#duplicates++;
+        continue;
+      }
+      keys.add(event.dedupeKey);
+      // #deliver calls the subscriber before its first await: hand-overs happen in order, here.
+      started.push(this.#deliver(event));
+    }
+    await Promise.all(started);
+    for (const key of keys) this.#seen.add(key);
   }
 
   async #deliver(event: WebhookEvent): Promise<void> {

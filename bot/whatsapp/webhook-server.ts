@@ -16,6 +16,8 @@ export interface WebhookServerOptions {
   readonly appSecret: string;
   readonly verifyToken: string;
   readonly onEvent: (event: WebhookEvent) => void | Promise<void>;
+  /** See WebhookInboxOptions.pipelined. */
+  readonly pipelined?: boolean;
   readonly logger?: Logger;
   /** 0 (the default) picks a free port. */
   readonly port?: number;
@@ -31,7 +33,9 @@ export interface RunningWebhookServer {
 }
 
 export async function startWebhookServer(options: WebhookServerOptions): Promise<RunningWebhookServer> {
-  const inbox = await WebhookInbox.open({ dir: options.dir, onEvent: options.onEvent, ...(options.logger && { logger: options.logger }) });
+  const inbox = await WebhookInbox.open({
+    dir: options.dir, onEvent: options.onEvent, ...(options.logger && { logger: options.logger }), ...(options.pipelined !== undefined && { pipelined: options.pipelined }),
+  });
   const handler = createWebhookReceiver({ appSecret: options.appSecret, verifyToken: options.verifyToken, inbox, ...(options.logger && { logger: options.logger }) });
   const server = createServer(handler);
   const host = options.host ?? '127.0.0.1';

@@ -67,6 +67,13 @@ describe('campaign runner: protecting the number', () => {
     expect(h.sends.length).toBeGreaterThan(before);
   });
 
+  it('should follow a tier webhook stamped before the last send instead of refusing it', () => {
+    const h = new Harness({ recipients: 20, schedule: { kind: 'burst' }, tier: 'TIER_250' });
+    h.runUntil(T0 + MINUTE);
+    h.signal({ kind: 'number-tier', at: T0 - SECOND, numberId: 'n1', tier: 'TIER_10K' });
+    expect(h.holders.get('n1')!.state.tier).toBe('TIER_10K');
+  });
+
   it('should pause on 131048 and on a template pause, and leave the cut-off sends for after resuming', () => {
     const h = new Harness({ recipients: 50, schedule: { kind: 'burst' }, answer: (req, n) => (n === 10 ? rejected(131048) : { kind: 'accepted', wamid: `w.${req.sendId}`, held: false }) });
     h.runUntil(T0 + HOUR);

@@ -99,3 +99,55 @@ describe('driving a campaign under any interleaving', () => {
     );
   });
 });
+
+describe('driving a campaign over a store that writes in batches', () => {
+  function setup(write: (rows: readonly LedgerEntry[]) => Promise<void>, recipients = 50) {
+    const policy = getPolicy('meta-2025-10');
+    const holders = new Map([['p', new LimitHolder(policy, { holderId: 'p', at: T0 - 1, tier: 'TIER_2K', quality: 'HIGH' })]]);
+    const campaign = applyCampaignTransition(createCampaign({ id: 'c1', name: 'x', template: { name: 'promo', language: 'en_US' }, audience: 'a', from: ['n1'], plan: 'p', createdAt: T0 }), { kind: 'start' }, T0).campaign;
+    const runner = new CampaignRunner({
+      campaign, schedule: { kind: 'burst' }, numbers: [createPhoneNumber({ id: 'n1', role: 'campaign', tier: 'TIER_2K' })], holders, holderOf: () => 'p',
+      ledger: new CampaignLedger(), options: { deliveryWait: 0 }, message: () => ({ name: 'promo', language: { code: 'en_US' } }),
+      recipients: Array.from({ length: recipients }, (_, i) => ({ waId: waIdOf(i), contact: optedIn(waIdOf(i)) })),
+    });
+    let t = T0;
+    const clock: RunnerClock = { now: () => t, sleepUntil: async (at) => { t = Math.max(t, Number.isFinite(at) ? at : t + 1); }, wake: () => undefined };
+    const durable = new Set<string>();
+    const sent: string[] = [];
+    const sender = {
+      send: async (req: SendRequest): Promise<SendResult> => {
+        expect(durable.has(req.sendId), `intent of ${req.sendId} durable before it left`).toBe(true);
+        sent.push(req.sendId);
+        await new Promise((r) => setTimeout(r, 1));
+        return { kind: 'accepted', wamid: `wamid.${req.sendId}`, held: false };
+      },
+    };
+    const driver = driveCampaign(runner, {
+      clock, sender, notifier: { notify: () => undefined }, campaigns: { saveCampaign: async () => undefined }, concurrency: 50,
+      ledger: { write: async (rows) => { await write(rows); for (const r of rows) if (r.state === 'intent') durable.add(r.sendId); }, load: async () => [] },
+    });
+    return { driver, sent };
+  }
+
+  it('should gather the effects of calls made during a write into the next write', async () => {
+    let writes = 0;
+    let rows = 0;
+    const { driver, sent } = setup(async (r) => { writes++; rows += r.length; await new Promise((res) => setTimeout(res, 5)); });
+    expect((await driver.done).status).toBe('completed');
+    expect(sent).toHaveLength(50);
+    expect(rows).toBeGreaterThanOrEqual(100);
+    expect(writes).toBeLessThan(20);
+  });
+
+  it('should send nothing more once a write failed, and end with the store\'s error', async () => {
+    let writes = 0;
+    const { driver, sent } = setup(async () => {
+      if (++writes === 3) throw new Error('disk full');
+    }, 200);
+    await expect(driver.done).rejects.toThrow('disk full');
+    const after = sent.length;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sent.length).toBe(after);
+    await expect(driver.signal({ kind: 'number-quality', at: T0, numberId: 'n1', quality: 'HIGH' })).rejects.toThrow('disk full');
+  });
+});
