@@ -146,7 +146,8 @@ export class CampaignRunner {
         break;
       }
       case 'number-status':
-        if (signal.status === 'CONNECTED') this.unavailable.delete(signal.numberId);
+        // A FLAGGED number can still send (the safety monitor pauses the campaign; a person decides).
+        if (signal.status === 'CONNECTED' || signal.status === 'FLAGGED') this.unavailable.delete(signal.numberId);
         else this.unavailable.add(signal.numberId);
         break;
       case 'inbound':

@@ -11,15 +11,28 @@ import { Simulation } from './engine/simulation.ts';
 import { Audience } from './model/audience.ts';
 import { Platform } from './model/platform.ts';
 import { Recorder } from './model/recorder.ts';
+import type { RunnerCampaignOptions } from './model/runner-campaign.ts';
+import { RunnerSender } from './model/runner-sender.ts';
 import { Sender } from './model/sender.ts';
-import type { ReplicationResult, Scenario } from './scenario/scenario.ts';
+import type { PlanSender, ReplicationResult, Scenario, SentMessage } from './scenario/scenario.ts';
+
+export interface ReplicationOptions {
+  /** Keep the hourly series (charts). */
+  readonly series?: boolean;
+  /** Keep every send request in order (`result.sends`). */
+  readonly sends?: boolean;
+  /** Who sends, over the plan's `sender` (default `planner`). */
+  readonly sender?: PlanSender;
+  /** For a runner-driven plan: the campaign's id, runner options, message, sequence (tests). */
+  readonly campaign?: RunnerCampaignOptions;
+}
 
 /** The engine seed of replication `i` (0-based) of a scenario seeded `seed`. */
 export function replicationSeed(seed: number, i: number): number {
   return mixSeed(seed, i);
 }
 
-export function runReplication(scenario: Scenario, planName: string, replication: number, options: { series?: boolean } = {}): ReplicationResult {
+export function runReplication(scenario: Scenario, planName: string, replication: number, options: ReplicationOptions = {}): ReplicationResult {
   const plan = scenario.plans.find((p) => p.name === planName);
   if (!plan) throw invalidArgument('plan', `${JSON.stringify(planName)} is not in the scenario; expected one of ${scenario.plans.map((p) => p.name).join(', ')}`);
   if (!(Number.isInteger(replication) && replication >= 0)) throw invalidArgument('replication', `got ${replication}, expected a whole number >= 0`);
@@ -29,7 +42,17 @@ export function runReplication(scenario: Scenario, planName: string, replication
   const recorder = new Recorder(scenario.start, options.series === true);
   const audience = new Audience(scenario.audience.segments, params, sim.random('recipients'));
   const platform = new Platform(sim, scenario, plan, params, recorder, audience);
-  const sender = new Sender(sim, scenario, plan, params, platform, audience);
+  let sends: SentMessage[] | undefined;
+  let sender: { start(): void };
+  if ((options.sender ?? plan.sender ?? 'planner') === 'runner') {
+    const runner = new RunnerSender(sim, scenario, plan, params, platform, recorder, { record: options.sends === true, ...(options.campaign && { campaign: options.campaign }) });
+    sends = runner.sends;
+    sender = runner;
+  } else {
+    const planner = new Sender(sim, scenario, plan, params, platform, audience);
+    if (options.sends) planner.sends = sends = [];
+    sender = planner;
+  }
   platform.start();
   sender.start();
   const end = scenario.start + scenario.horizon;
@@ -49,6 +72,7 @@ export function runReplication(scenario: Scenario, planName: string, replication
     ...(recorder.series && { series: recorder.series }),
     enforcement: { ...recorder.tally },
     events: sim.eventsProcessed,
+    ...(sends && { sends }),
   };
 }
 

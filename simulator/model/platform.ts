@@ -13,10 +13,12 @@ import type { TemplateEvent } from '../../core/template-lifecycle.ts';
 import type { Random } from '../engine/random.ts';
 import type { Simulation } from '../engine/simulation.ts';
 import type { PlanSpec, Scenario } from '../scenario/scenario.ts';
-import { ALPHA_MARKETING, weyl, type Audience, type Reaction } from './audience.ts';
+import type { Audience, Reaction } from './audience.ts';
 import { Enforcement } from './enforcement.ts';
 import { LimitBooks } from './limit-books.ts';
+import { marketingLimited } from './marketing-limit.ts';
 import type { ModelParameters } from './parameters.ts';
+import type { PlatformObserver } from './platform-observer.ts';
 import type { Recorder } from './recorder.ts';
 import { Reviews } from './reviews.ts';
 import { Scrutiny } from './scrutiny.ts';
@@ -25,6 +27,8 @@ import { TimedQueue } from './timed-queue.ts';
 
 /** About one message per 6 s to the same person; faster fails 131056. */
 export const PAIR_INTERVAL = 6 * SECOND;
+/** Meta documents no code for a send over the messaging limit; the sandbox fails it with this one too. */
+export const LIMIT_REACHED_CODE = 131049;
 // Module-local copies of core's units: they are read for every message.
 const SECOND_MS = SECOND;
 const DAY_MS = DAY;
@@ -32,6 +36,8 @@ const DAY_MS = DAY;
 interface Message {
   readonly i: number;
   readonly n: number;
+  /** The sender's name for the message (statuses come back with it), -1 for none. */
+  readonly tag: number;
   readonly recipient: string;
   /** Fatigue × scrutiny: the multiplier on this message's negative feedback. */
   readonly negative: number;
@@ -39,13 +45,14 @@ interface Message {
 }
 
 export type SendResult =
-  | { readonly kind: 'accepted' }
+  | { readonly kind: 'accepted'; readonly held: boolean }
   /** Failed at once with Meta's error code (counted sent and failed). */
   | { readonly kind: 'rejected'; readonly code: number }
-  /** The holder's window is full: nothing was sent; the recipient waits for room. */
+  /** The holder's window is full: nothing was sent; the recipient waits for room (untagged sends only). */
   | { readonly kind: 'no-room' };
 
-const ACCEPTED: SendResult = { kind: 'accepted' };
+const ACCEPTED: SendResult = { kind: 'accepted', held: false };
+const HELD: SendResult = { kind: 'accepted', held: true };
 const NO_ROOM: SendResult = { kind: 'no-room' };
 
 export class Platform {
@@ -63,6 +70,8 @@ export class Platform {
   private readonly ignored: TimedQueue<number>;
   private readonly end: Instant;
   private readonly queued = new Map<number, Message[]>();
+  /** Hears every status, reply and template change, as webhooks would tell them (runner-driven plans). */
+  observer: PlatformObserver | undefined;
 
   constructor(private readonly sim: Simulation, private readonly scenario: Scenario, plan: PlanSpec, private readonly params: ModelParameters, private readonly recorder: Recorder, private readonly audience: Audience) {
     const numbers = scenario.portfolio.numbers;
@@ -101,8 +110,11 @@ export class Platform {
     }
   }
 
-  /** Send the plan's template from number `n` to recipient `i` at `at`. */
-  send(n: number, i: number, at: Instant): SendResult {
+  /**
+   * Send the plan's template from number `n` to recipient `i` at `at`. A tagged send is answered
+   * as the Cloud API answers: over the messaging limit it is accepted, then fails (as in the sandbox).
+   */
+  send(n: number, i: number, at: Instant, tag = -1): SendResult {
     const block = this.books.blockOf(n, at);
     if (block !== undefined) return this.reject(block);
     const throughput = this.scenario.portfolio.numbers[n]!.throughputMps;
@@ -116,19 +128,24 @@ export class Platform {
     const check = this.template.check(at);
     if (!check.ok) return this.reject(check.metaCode);
     const recipient = this.audience.id(i);
-    if (!this.books.open(n, recipient, at).ok) return NO_ROOM;
+    if (!this.books.open(n, recipient, at).ok) {
+      if (tag < 0) return NO_ROOM;
+      this.recorder.sent(this.sim.now);
+      this.fail(tag, LIMIT_REACHED_CODE, at, true);
+      return ACCEPTED;
+    }
 
     this.inSecond[n]!++;
     this.recorder.sent(this.sim.now);
     const ourDay = this.audience.sinceLastSend(i, at) < DAY_MS ? 1 : 0;
     const earlier = this.audience.noteSent(i, at);
     const negative = this.scrutiny.noteSend(n, at) * Math.pow(1 + this.params.fatigue.perMessage, earlier);
-    const msg: Message = { i, n, recipient, negative, sentAt: at };
+    const msg: Message = { i, n, tag, recipient, negative, sentAt: at };
     const { held, events } = this.template.sent(at);
     if (held) {
       this.held.push(msg);
       if (events.some((e) => e.kind === 'held' && e.held === 1)) this.sim.schedule(this.params.templates.assessmentDelay, (s) => this.templateEvents(this.template.assess(s.now), s.now));
-      return ACCEPTED;
+      return HELD;
     }
     this.route(msg, at, ourDay);
     return ACCEPTED;
@@ -140,15 +157,22 @@ export class Platform {
     return { kind: 'rejected', code };
   }
 
+  /** A failure on the way to the phone is reported when a delivery would have been, not before it. */
+  private fail(tag: number, code: number, at: Instant, onTheWay = false): void {
+    this.recorder.failed(code);
+    const o = this.observer;
+    if (o) this.sim.at(at + (onTheWay ? this.params.delivery.latency : 0), (s) => o.status(tag, 'failed', s.now, code));
+  }
+
   /** From accepted (or released) to the phone. */
   private route(msg: Message, at: Instant, ourDay: number): void {
-    if (this.template.isMarketing && this.marketingLimited(msg.i, ourDay)) {
-      this.recorder.failed(131049);
+    if (this.template.isMarketing && marketingLimited(this.rng, this.params, this.audience, msg.i, ourDay)) {
+      this.fail(msg.tag, 131049, at, true);
       return;
     }
     const arrival = this.audience.arrive(msg.i, at);
     if (arrival.kind === 'unreachable') {
-      this.recorder.failed(131026);
+      this.fail(msg.tag, 131026, at, true);
     } else if (arrival.kind === 'online') {
       this.toPhone.push(at + this.params.delivery.latency, msg);
     } else {
@@ -159,27 +183,12 @@ export class Platform {
     }
   }
 
-  /**
-   * Per-user marketing limit (131049): Meta holds back a marketing message from a person who got
-   * many from businesses lately. Other businesses' messages today are a Poisson draw (their mean
-   * for a silent segment, with a fixed spread instead of a draw).
-   */
-  private marketingLimited(i: number, ourDay: number): boolean {
-    const p = this.params.marketingLimit;
-    const silent = this.audience.isSilent(i);
-    const others = silent ? p.othersPerDay : poisson(this.rng, p.othersPerDay);
-    const over = ourDay + 1 + others - p.allowance;
-    if (over <= 0) return false;
-    const chance = 1 - Math.exp(-p.perExtra * over);
-    return (silent ? weyl(i, ALPHA_MARKETING) : this.rng.next()) < chance;
-  }
-
   /** The phone comes back online: everything queued arrives at once (seed 000), or fails past its TTL. */
   private reconnect(i: number, at: Instant): void {
     const list = this.queued.get(i) ?? [];
     this.queued.delete(i);
     const live = list.filter((m) => at - m.sentAt <= this.params.delivery.ttl);
-    for (let k = live.length; k < list.length; k++) this.recorder.failed(131026);
+    for (const m of list) if (at - m.sentAt > this.params.delivery.ttl) this.fail(m.tag, 131026, at);
     for (const m of live) this.deliver(m, at, live.length);
   }
 
@@ -187,25 +196,29 @@ export class Platform {
     this.recorder.counts.delivered++;
     this.books.delivered(msg.n, msg.recipient, at);
     this.reviews.record(msg.n, 'delivered', at);
+    this.observer?.status(msg.tag, 'delivered', at);
     if (this.audience.isSilent(msg.i)) return;
     const boost = pile > 1 ? Math.pow(1 + this.params.fatigue.offlinePile, pile - 1) : 1;
     const reaction = this.audience.react(msg.i, msg.negative, boost);
-    if (reaction.kind !== 'none' || (reaction.read && this.params.quality.weights.read !== 0)) {
-      this.sim.schedule(reaction.delay, (s) => this.react(msg.n, reaction, s.now));
+    if (reaction.kind !== 'none' || (reaction.read && (this.params.quality.weights.read !== 0 || this.observer))) {
+      this.sim.schedule(reaction.delay, (s) => this.react(msg, reaction, s.now));
     } else if (reaction.read && at + reaction.delay <= this.end) {
-      // A plain read weighs nothing in the rating: counted now if it happens by the horizon, no event.
+      // A plain read weighs nothing in the rating and nobody listens: counted now if it happens by the horizon, no event.
       this.recorder.counts.read++;
     }
     if (!reaction.read) this.ignored.push(at + this.params.feedback.ignoreAfter, msg.n);
   }
 
   /** A STOP reply is recorded as a mute: it tells Meta the message was unwanted, less loudly than a block. */
-  private react(n: number, r: Reaction, at: Instant): void {
+  private react(msg: Message, r: Reaction, at: Instant): void {
     const c = this.recorder.counts;
+    const n = msg.n;
     if (r.read) {
       c.read++;
       this.reviews.record(n, 'read', at);
+      this.observer?.status(msg.tag, 'read', at);
     }
+    if (r.kind === 'reply' || r.kind === 'stop') this.observer?.inbound(n, msg.i, r.kind, at);
     switch (r.kind) {
       case 'reply': c.replied++; this.reviews.record(n, 'reply', at); break;
       case 'stop': c.stops++; this.reviews.record(n, 'mute', at); break;
@@ -220,8 +233,11 @@ export class Platform {
     for (const e of events) {
       if (e.kind === 'paused' || e.kind === 'disabled') {
         if (e.kind === 'paused') this.recorder.tally.templatePauses++;
-        for (let k = 0; k < this.held.length; k++) this.recorder.failed(132015);
+        for (const m of this.held) this.fail(m.tag, 132015, at);
         this.held = [];
+        this.observer?.template(e.kind === 'paused' ? 'PAUSED' : 'DISABLED', at);
+      } else if (e.kind === 'unpaused') {
+        this.observer?.template('APPROVED', at);
       } else if (e.kind === 'released') {
         const released = this.held;
         this.held = [];
@@ -229,21 +245,4 @@ export class Platform {
       }
     }
   }
-}
-
-/** A Poisson variate: Knuth's method for the usual few a day, a rounded normal for large means. */
-function poisson(rng: Random, mean: number): number {
-  if (mean <= 0) return 0;
-  if (mean > 30) {
-    const normal = Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-    return Math.max(0, Math.round(mean + Math.sqrt(mean) * normal));
-  }
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = rng.next();
-  while (p > limit) {
-    k++;
-    p *= rng.next();
-  }
-  return k;
 }

@@ -5,6 +5,8 @@
  */
 import { HOUR, type Duration, type Instant, type QualityRating, type TierName } from '../../core/index.ts';
 import type { ReplicationCounts, SeriesPoint, TimelineEntry, TimelineKind } from '../scenario/scenario.ts';
+import type { EnforcementEvent } from './enforcement.ts';
+import type { RecorderListener } from './platform-observer.ts';
 
 export type MutableCounts = { -readonly [K in keyof ReplicationCounts]: K extends 'failedByCode' ? Record<string, number> : number };
 
@@ -26,6 +28,8 @@ export class Recorder {
   flagged = false;
   restricted = false;
   readonly series: SeriesPoint[] | undefined;
+  /** Hears the timeline's changes and the enforcement actions as they happen (a runner-driven plan's webhooks). */
+  listener: RecorderListener | undefined;
   private readonly sendsByHour = new Map<number, number>();
 
   constructor(private readonly start: Instant, series: boolean) {
@@ -38,6 +42,16 @@ export class Recorder {
     this.timeline.push({ at: at - this.start, number, kind, from, to });
     if (kind === 'tier') this.reachTier(at, number, to as TierName);
     if (kind === 'status') this.noteStatus(to);
+    this.listener?.change(at, number, kind, from, to);
+  }
+
+  /** Meta acted on a number: a warning, a block, the spam rate limit or a ban. */
+  enforced(number: string, e: EnforcementEvent): void {
+    const tally = this.tally;
+    if (e.kind === 'warning') tally.warnings++;
+    if (e.kind === 'rate-limited') tally.rateLimited++;
+    if (e.kind === 'blocked') tally.blocks++;
+    this.listener?.enforced(number, e);
   }
 
   reachTier(at: Instant, number: string, tier: TierName): void {

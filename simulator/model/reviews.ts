@@ -91,10 +91,7 @@ export class Reviews {
   }
 
   private apply(n: number, e: EnforcementEvent): void {
-    const tally = this.recorder.tally;
-    if (e.kind === 'warning') tally.warnings++;
-    if (e.kind === 'rate-limited') tally.rateLimited++;
-    if (e.kind === 'blocked') tally.blocks++;
+    this.recorder.enforced(this.books.id(n), e);
     this.books.refresh(n, e.at);
     if (e.kind === 'rate-limited' || e.kind === 'blocked') this.books.refreshAt(n, e.until);
   }

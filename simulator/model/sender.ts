@@ -10,8 +10,9 @@ import { invalidArgument } from '../../core/errors.ts';
 import { planNext, type BudgetView, type Instant, type SenderView } from '../../core/index.ts';
 import { classifyMetaError } from '../../core/meta-error.ts';
 import type { Simulation } from '../engine/simulation.ts';
-import type { PlanSpec, Scenario } from '../scenario/scenario.ts';
+import type { PlanSpec, Scenario, SentMessage } from '../scenario/scenario.ts';
 import type { Audience } from './audience.ts';
+import { audienceWaId } from './audience-wa-id.ts';
 import type { ModelParameters } from './parameters.ts';
 import type { Platform } from './platform.ts';
 
@@ -28,6 +29,8 @@ export class Sender {
   private readonly holders: number[];
   private wakeAt = Number.NaN;
   finished: 'audience-exhausted' | 'plan-complete' | 'template-disabled' | 'no-sender' | undefined;
+  /** Every send request in order, when set to a list. */
+  sends: SentMessage[] | undefined;
 
   constructor(private readonly sim: Simulation, private readonly scenario: Scenario, private readonly plan: PlanSpec, private readonly params: ModelParameters, private readonly platform: Platform, audience: Audience) {
     const ids = scenario.portfolio.numbers.map((n) => n.id);
@@ -115,6 +118,10 @@ export class Sender {
     for (let j = 0; j < count && this.remaining > 0; j++) {
       const result = this.platform.send(n, this.cursor, now);
       if (result.kind === 'no-room') return;
+      this.sends?.push({
+        at: now - this.scenario.start, index: this.cursor, waId: audienceWaId(this.cursor), numberId: this.platform.books.id(n), messageKey: 'm1',
+        accepted: result.kind === 'accepted', ...(result.kind === 'rejected' && { code: result.code }),
+      });
       this.advance();
       if (result.kind === 'rejected') {
         // The bot's own reading of the code: stop the number (and wait for a person), or the template.

@@ -6,10 +6,10 @@
  */
 import { describe } from '../../core/errors.ts';
 import { formatDayTime, parsePlanSchedule, type Duration } from '../../core/index.ts';
-import type { PlanSpec } from './scenario.ts';
+import { PLAN_SENDERS, type PlanSpec } from './scenario.ts';
 import { childPath, formatSpan, isMapping, type FieldReader } from './field-reader.ts';
 
-export const PLAN_KEYS = ['from', 'schedule', 'template', 'segments'] as const;
+export const PLAN_KEYS = ['from', 'schedule', 'template', 'segments', 'sender'] as const;
 
 const SCHEDULE_KEYS: Readonly<Record<string, readonly string[]>> = {
   script: ['kind', 'sends'],
@@ -25,6 +25,8 @@ export interface PlanContext {
 }
 
 const PLAN_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** Meta's rule for template names; the runner's campaign record enforces it. */
+const META_TEMPLATE_NAME = /^[a-z0-9_]{1,512}$/;
 
 export function parsePlans(raw: unknown, context: PlanContext, read: FieldReader): PlanSpec[] {
   const plans = read.mapping(raw, 'plans', 'a mapping of plan names to { from, schedule }');
@@ -47,7 +49,11 @@ export function parsePlans(raw: unknown, context: PlanContext, read: FieldReader
     const segments = plan.segments === undefined
       ? [...context.segments]
       : read.names(plan.segments, childPath(path, 'segments'), context.segments, 'a segment in audience.segments');
-    if (schedule) specs.push({ name, from, schedule, template, segments });
+    const sender = plan.sender === undefined ? undefined : read.oneOf(plan, 'sender', path, PLAN_SENDERS, 'planner');
+    if (sender === 'runner' && !META_TEMPLATE_NAME.test(template)) {
+      read.add(childPath(path, 'template'), `a runner-driven plan sends template ${JSON.stringify(template)}, but Meta's template names are lowercase letters, digits and "_"`);
+    }
+    if (schedule) specs.push({ name, from, schedule, template, segments, ...(sender !== undefined && { sender }) });
   }
   return specs;
 }

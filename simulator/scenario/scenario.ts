@@ -35,6 +35,29 @@ export interface PlanSpec {
   readonly template: string;
   /** Segments the plan targets, in order; default all. */
   readonly segments: readonly string[];
+  /**
+   * Who sends: `planner` (default) steps core's pacing planner directly; `runner` runs core's
+   * CampaignRunner, the bot's own code, with its safety pauses, retries and follow-ups.
+   */
+  readonly sender?: PlanSender;
+}
+
+export const PLAN_SENDERS = ['planner', 'runner'] as const;
+export type PlanSender = (typeof PLAN_SENDERS)[number];
+
+/** One send request of a replication, in the order it was made. */
+export interface SentMessage {
+  /** Simulated ms from the start. */
+  readonly at: Duration;
+  /** The audience member (0-based, segments back to back) and their wa_id. */
+  readonly index: number;
+  readonly waId: string;
+  readonly numberId: string;
+  /** The sequence step ("m1" for a single message; a frequency-cap follow-up is "m1~1"). */
+  readonly messageKey: string;
+  /** Meta's answer: accepted (it may still fail later), or the error code it was refused with. */
+  readonly accepted: boolean;
+  readonly code?: number;
 }
 
 /** A forced change at an exact time: it holds until the next event, or until feedback moves the score. */
@@ -126,6 +149,8 @@ export interface ReplicationResult {
   /** Meta's actions short of a ban, counted over the run (optional: older results lack it). */
   readonly enforcement?: EnforcementCounts;
   readonly events: number;
+  /** Every send request in order, when asked for (`runReplication(…, { sends: true })`). */
+  readonly sends?: readonly SentMessage[];
 }
 
 export interface EnforcementCounts {
