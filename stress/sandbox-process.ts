@@ -8,13 +8,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SandboxOptions } from '../simulator/sandbox/sandbox-options.ts';
-import type { RecipientCount } from '../simulator/sandbox/send-ledger.ts';
+import type { FaultsSpec } from '../simulator/sandbox/faults.ts';
+import type { Duplicate, RecipientCount } from '../simulator/sandbox/send-ledger.ts';
 import { startSandbox } from '../simulator/sandbox/server.ts';
 import type { SandboxHandle } from './campaign-rig.ts';
 
 export interface SandboxProcess extends SandboxHandle {
   readonly wabaId: string;
   received(): Promise<Record<string, RecipientCount>>;
+  duplicates(): Promise<readonly Duplicate[]>;
+  setFaults(spec: FaultsSpec): Promise<void>;
   rate(): Promise<Record<string, { accepted: number; maxPerSecond: number; maxPerVirtualSecond: number }>>;
   stop(): Promise<void>;
 }
@@ -40,6 +43,11 @@ export async function spawnSandbox(options: Omit<SandboxOptions, 'log'>): Promis
       if (!res.ok) throw new Error(`sandbox refused the webhook URL: ${res.status}`);
     },
     received: () => get('/_sandbox/received'),
+    duplicates: async () => (await get<{ duplicates: Duplicate[] }>('/_sandbox/duplicates')).duplicates,
+    async setFaults(spec) {
+      const res = await fetch(`${info.baseUrl}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+      if (!res.ok) throw new Error(`sandbox refused the faults: ${await res.text()}`);
+    },
     rate: () => get('/_sandbox/rate'),
     async stop() {
       if (child.exitCode !== null) return;

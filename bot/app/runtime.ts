@@ -111,7 +111,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const audit = new AuditTrail(store, logger);
     const service = await CampaignService.open({ store, sender: new GraphMessageSender(client), notifier: alerts, clock, policy: config.policy, logger });
     closers.push(() => service.close());
-    const inbox = await WebhookInbox.open({ dir: join(config.dataDir, 'webhook-inbox'), onEvent: (e) => service.handleWebhookEvent(e), logger });
+    const inbox = await WebhookInbox.open({ dir: join(config.dataDir, 'webhook-inbox'), onEvent: (e) => service.handleWebhookEvent(e), logger, pipelined: true });
     closers.push(() => inbox.close());
     const webhookHandler = createWebhookReceiver({ appSecret, verifyToken, inbox, logger });
     const ops = new ServiceCampaignOps(service, store, config.policy, undefined, logger);

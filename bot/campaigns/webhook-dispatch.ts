@@ -20,6 +20,7 @@ const LATE_LEDGERS = 2;
 
 export class WebhookDispatch {
   #numbers = new Map<string, string>();
+  #campaignNumbers = new Set<string>();
   readonly #late = new Map<string, Promise<CampaignLedger | undefined>>();
 
   constructor(
@@ -40,7 +41,7 @@ export class WebhookDispatch {
    * in order without waiting, so their writes share one fsync); the promise says when it is durable.
    */
   handle(event: WebhookEvent): Promise<void> {
-    const display = event.kind === 'number-quality' ? event.displayPhoneNumber : event.kind === 'account-update' ? event.phoneNumber : undefined;
+    const display = event.kind === 'number-quality' ? event.displayPhoneNumber : event.kind === 'account-update' ? event.phoneNumber : event.kind === 'message' ? event.phoneNumberId : undefined;
     if (display !== undefined && !this.#numbers.has(display.replace(/\D/g, ''))) {
       // A number added since the last read: read the records again (these webhooks are rare).
       return this.#loadNumbers().then(() => this.#carryOut(event));
@@ -64,6 +65,7 @@ export class WebhookDispatch {
     return {
       active,
       numberByDisplay: (digits) => this.#numbers.get(digits),
+      isCampaignNumber: (id) => this.#campaignNumbers.has(id),
       campaignOfWamid: (wamid) => {
         for (const a of this.attached.values()) if (a.ledger.findByWamid(wamid)) return a.id;
         return undefined;
@@ -73,11 +75,14 @@ export class WebhookDispatch {
 
   async #loadNumbers(): Promise<void> {
     const map = new Map<string, string>();
+    const campaign = new Set<string>();
     for (const n of await this.store.numbers.list()) {
       map.set(n.display.replace(/\D/g, ''), n.id);
       map.set(n.id, n.id);
+      if (n.role === 'campaign') campaign.add(n.id);
     }
     this.#numbers = map;
+    this.#campaignNumbers = campaign;
   }
 
   #signal(campaignId: string, signal: RunnerSignal): Promise<void> {

@@ -43,6 +43,8 @@ export interface RoutingContext {
   numberByDisplay(digits: string): string | undefined;
   /** The campaign that sent this message, when no callback data says so. */
   campaignOfWamid(wamid: string): string | undefined;
+  /** True for our campaign numbers (not the main number, not someone else's). */
+  isCampaignNumber(numberId: string): boolean;
 }
 
 export interface NumberChange { readonly numberId: string; readonly status?: NumberStatus; readonly quality?: QualityRating; readonly tier?: TierName }
@@ -111,7 +113,8 @@ export function routeWebhookEvent(event: WebhookEvent, ctx: RoutingContext): Rou
  * A reply goes to the campaign whose message it answers, else to the newest campaign sending from
  * that number: that runner routes it to the main inbox once. An opt-out reaches every running
  * campaign, so none of them sends to that person again; the others get it without the number, so
- * the reply is not routed twice.
+ * the reply is not routed twice. A reply to a campaign number that no running campaign sends from
+ * (people answer hours after a campaign ended) is routed to the main inbox here.
  */
 function inbound(event: InboundMessageEvent, ctx: RoutingContext): Routed {
   const text = event.text ?? event.payload ?? `(${event.type})`;
@@ -121,10 +124,12 @@ function inbound(event: InboundMessageEvent, ctx: RoutingContext): Routed {
   const signals = owner !== undefined ? [{ campaignId: owner, signal: signal(event.phoneNumberId) }] : [];
   if (event.optOut) for (const c of ctx.active) if (c.id !== owner) signals.push({ campaignId: c.id, signal: signal('') });
   if (signals.length > 0) return { ...empty(), signals };
+  const routed = ctx.isCampaignNumber(event.phoneNumberId);
   return {
     ...empty(),
     contactChanges: event.optOut ? [{ waId: event.from, at: event.at, change: { kind: 'opt-out', via: 'keyword', text } }] : [],
-    unrouted: event.optOut ? undefined : `message from ${event.from} to ${event.phoneNumberId}: no running campaign sends from that number`,
+    notices: routed ? [{ kind: 'reply-routed', at: event.at, fromNumberId: event.phoneNumberId, to: 'main', contact: event.from, text }] : [],
+    unrouted: event.optOut || routed ? undefined : `message from ${event.from} to ${event.phoneNumberId}: not a campaign number (the main inbox has it)`,
   };
 }
 

@@ -44,7 +44,7 @@ export interface RigOptions {
 
 export async function startRig(o: RigOptions): Promise<Rig> {
   const sandbox = await startSandbox({
-    seed: 11, numbers: 1, webhook: { batchMs: 5, retry: { baseMs: 50, factor: 2, maxAttempts: 8 } },
+    seed: 11, numbers: 1, webhook: { batchMs: 5, retry: { baseMs: 50, factor: 2, maxAttempts: 12 } },
     world: { audience: 'silent', sentAfter: 5, model: { delivery: { latency: 15 } } }, ...o.sandbox,
   });
   const handle: SandboxHandle = { ...sandbox.describe(), setWebhookUrl: async (url) => sandbox.setWebhookUrl(url) };
@@ -75,13 +75,13 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   };
 }
 
-/** Poll until `probe` answers (or fail after `ms`). */
-export async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 10_000, what = 'condition'): Promise<T> {
+/** Poll until `probe` answers (or fail after `ms`, saying what `state` showed last). */
+export async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 10_000, what = 'condition', state?: () => unknown): Promise<T> {
   const end = performance.now() + ms;
   for (;;) {
     const v = await probe();
     if (v !== undefined && v !== false) return v;
-    if (performance.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    if (performance.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}${state ? `; last seen ${JSON.stringify(await state())}` : ''}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

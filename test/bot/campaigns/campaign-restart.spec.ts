@@ -74,7 +74,7 @@ describe('a campaign across process restarts', () => {
     const r = rig;
     await r.worker.service.create(spec(r.sandbox.phoneNumbers[0]!.id), 'U-TEST');
     await r.worker.service.start('restart', 'U-TEST');
-    await until(() => crashDir !== '' || undefined, 10_000, 'the crash');
+    await until(() => crashDir !== '' || undefined, 20_000, 'the crash');
 
     const inFlightAtCrash = (await new JsonlLedger(crashDir).load('restart')).filter((e) => e.state === 'intent').map((e) => e.key.waId);
     const second = await r.reopen(crashDir);
@@ -82,11 +82,14 @@ describe('a campaign across process restarts', () => {
     // Sends in flight at the crash that reached Meta are confirmed by their (redelivered) status webhooks;
     // the rest wait for a status that never comes. An hour later they are reported unknown.
     const reachedMeta = (waId: string) => (r.sandbox.received()[waId]?.accepted ?? 0) > 0;
-    await until(async () => {
+    const progress = async () => {
       const s = await second.service.status('restart');
-      const lost = inFlightAtCrash.filter((w) => !reachedMeta(w)).length;
-      return s.ok && lost > 0 && s.value.sent === 300 - lost && s.value.inFlight === lost;
-    }, 10_000, 'everything but the cut-off sends');
+      return { lost: inFlightAtCrash.filter((w) => !reachedMeta(w)).length, ...(s.ok ? { sent: s.value.sent, inFlight: s.value.inFlight, waiting: s.value.waiting } : {}) };
+    };
+    await until(async () => {
+      const p = await progress();
+      return p.lost > 0 && p.sent === 300 - p.lost && p.inFlight === p.lost;
+    }, 30_000, 'everything but the cut-off sends', progress);
     r.clock.skip(2 * HOUR);
     expect((await second.service.whenDone('restart'))?.status).toBe('completed');
 
@@ -98,5 +101,5 @@ describe('a campaign across process restarts', () => {
     expect(rows.filter((e) => e.state === 'unknown').map((e) => e.key.waId).sort()).toEqual([...cutOff].sort());
     expect(rows.filter((e) => e.state !== 'unknown' && e.state !== 'accepted')).toEqual([]);
     expect(second.notices.filter((n) => n.kind === 'outcome-unknown')).toHaveLength(cutOff.size);
-  }, 30_000);
+  }, 60_000);
 });

@@ -17,6 +17,7 @@ function context(over: Partial<RoutingContext> = {}): RoutingContext {
     active: [{ id: 'spring', numbers: [NUMBER] }, { id: 'summer', numbers: [NUMBER, '2'] }, { id: 'other', numbers: ['2'] }],
     numberByDisplay: (digits) => (digits === '15550783881' ? NUMBER : undefined),
     campaignOfWamid: () => undefined,
+    isCampaignNumber: (id) => id === NUMBER,
     ...over,
   };
 }
@@ -119,6 +120,14 @@ describe('messages from contacts', () => {
   it('should opt the person out in the store itself when no campaign is running', () => {
     const routed = routeWebhookEvent(fixture('message-stop-arabic'), context({ active: [] }));
     expect(routed.contactChanges).toEqual([expect.objectContaining({ waId: '966501234570', change: { kind: 'opt-out', via: 'keyword', text: 'إيقاف' } })]);
+  });
+
+  it('should route a reply that comes after its campaign ended to the main inbox, and leave the main number\'s own messages alone', () => {
+    const late = routeWebhookEvent(fixture('message-text-reply'), context({ active: [] }));
+    expect(late.notices).toEqual([expect.objectContaining({ kind: 'reply-routed', to: 'main', fromNumberId: NUMBER, contact: '966501234567', text: 'When will it arrive?' })]);
+    const toMain = routeWebhookEvent(fixture('message-text-reply'), context({ active: [], isCampaignNumber: () => false }));
+    expect(toMain.notices).toEqual([]);
+    expect(toMain.unrouted).toMatch(/not a campaign number/);
   });
 
   it('should record a number change and an identity change on the contact', () => {
