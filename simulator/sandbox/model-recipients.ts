@@ -6,7 +6,8 @@
  */
 import type { Instant } from '../../core/time.ts';
 import type { Random } from '../engine/random.ts';
-import { ALPHA_MARKETING, Audience, weyl, type Arrival, type Reaction } from '../model/audience.ts';
+import { Audience, type Arrival, type Reaction } from '../model/audience.ts';
+import { marketingLimited } from '../model/marketing-limit.ts';
 import type { ModelParameters } from '../model/parameters.ts';
 import type { SandboxWorldParameters } from './world-parameters.ts';
 
@@ -63,25 +64,7 @@ export class ModelRecipients {
    * adding to the chance.
    */
   marketingLimited(i: number, ourToday: number): boolean {
-    const p = this.model.marketingLimit;
-    const silent = this.silent;
-    const others = silent ? p.othersPerDay : poisson(this.rng, p.othersPerDay);
-    const over = ourToday + 1 + others - p.allowance;
-    if (over <= 0) return false;
-    const chance = 1 - Math.exp(-p.perExtra * over);
-    return (silent ? weyl(i, ALPHA_MARKETING) : this.rng.next()) < chance;
+    return marketingLimited(this.rng, this.model, this.audience, i, ourToday);
   }
-}
 
-/** A Poisson variate by Knuth's method (small means only: a few messages a day). */
-function poisson(rng: Random, mean: number): number {
-  if (mean <= 0) return 0;
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = rng.next();
-  while (p > limit) {
-    k++;
-    p *= rng.next();
-  }
-  return k;
 }
