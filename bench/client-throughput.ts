@@ -8,13 +8,12 @@
  *
  * Run alone: `npx tsx bench/client-throughput.ts [messages] [concurrency]`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { GraphClient } from '../bot/whatsapp/graph-client.ts';
 import { SEED_TEMPLATES } from '../core/template.ts';
 import type { TemplateMessage } from '../core/template-message.ts';
 import { startSandbox } from '../simulator/sandbox/server.ts';
+import { spawnSandbox } from '../stress/sandbox-process.ts';
 
 export interface ClientThroughputOptions {
   /** Messages per measured run (default 10,000). */
@@ -45,7 +44,6 @@ export interface ClientThroughputResult {
 
 interface Target { readonly baseUrl: string; readonly token: string; readonly numberId: string; stop(): Promise<void> }
 
-const MAIN = fileURLToPath(new URL('../simulator/sandbox/main.ts', import.meta.url));
 
 const template = (to: string): TemplateMessage => ({
   name: 'order_update',
@@ -64,23 +62,9 @@ const template = (to: string): TemplateMessage => ({
 const recipient = (i: number) => `+96650${String(i % 10_000_000).padStart(7, '0')}`;
 
 async function childSandbox(): Promise<Target> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN, '--seed', '1', '--throughput', 'unlimited', '--tier', 'TIER_UNLIMITED'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const line = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code} before describing itself`)));
-  });
-  const info = JSON.parse(line) as { baseUrl: string; token: string; phoneNumbers: { id: string }[] };
-  return {
-    baseUrl: info.baseUrl, token: info.token, numberId: info.phoneNumbers[0]!.id,
-    async stop() {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await once(child, 'exit');
-    },
-  };
+  // The same child-process sandbox the crash test uses; a limit far above what one core can send.
+  const sb = await spawnSandbox({ seed: 1, numbers: [{ throughputMps: 1_000_000_000, tier: 'TIER_UNLIMITED' }] });
+  return { baseUrl: sb.baseUrl, token: sb.token, numberId: sb.phoneNumbers[0]!.id, stop: () => sb.stop() };
 }
 
 async function inProcessSandbox(): Promise<Target> {
